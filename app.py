@@ -1,0 +1,3 @@
+from egi import create_app
+
+app = create_app()

@@ -1,0 +1,5 @@
+"""Authentication: login, logout, passwords, password reset and invitation acceptance."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -1,0 +1,42 @@
+"""`flask egi ...`: demo data, mail delivery and other jobs for cron."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from egi.extensions import db
+
+
+@click.group("egi")
+def egi_cli():
+    """EGI maintenance commands."""
+
+
+@egi_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no accounts.")
+@with_appcontext
+def demo_command(if_empty: bool):
+    """Create (or refresh) the demo accounts and content. Safe to run again."""
+    from egi.auth.models import User
+    from egi.demo import DEMO_PASSWORD, seed_demo
+
+    if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
+        click.echo("Database already has accounts; demo data left as it is.")
+        return
+    accounts = seed_demo()
+    db.session.commit()
+    click.echo("Demo accounts (password for all: %s — demo only):" % DEMO_PASSWORD)
+    for user in accounts:
+        sector = user.sector.label if user.sector else ""
+        click.echo(f"  {user.email:28} {user.role.value:12} {sector}")
+
+
+@egi_cli.command("send-mail")
+@with_appcontext
+def send_mail_command():
+    """Deliver queued e-mail from the outbox (SMTP from MAIL_*, else the log)."""
+    from egi.notifications.services import deliver_outbox
+
+    sent, failed = deliver_outbox()
+    click.echo(f"sent {sent}, failed {failed}")

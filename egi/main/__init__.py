@@ -1,0 +1,5 @@
+"""The dashboard and the health check."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)

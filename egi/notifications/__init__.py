@@ -1,0 +1,5 @@
+"""In-app notifications and the e-mail outbox."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")

@@ -1,0 +1,109 @@
+"""The policy matrix: (role, relation, permission, expected) run against can()."""
+
+from __future__ import annotations
+
+import pytest
+
+from egi.auth.models import Role
+from egi.permissions import RULES, Perm, can
+from tests.factories import make_user
+
+A, C, K, E, R = Role.ADMIN, Role.COORDINATOR, Role.CONSULTANT, Role.EXPERT, Role.REVIEWER
+
+MATRIX = [
+    # (actor role, permission, object description, expected)
+    (E, Perm.VIEW_DASHBOARD, None, True),
+    (R, Perm.VIEW_OWN_PROFILE, None, True),
+    (K, Perm.CHANGE_OWN_PASSWORD, None, True),
+    (E, Perm.VIEW_OWN_NOTIFICATIONS, None, True),
+    (A, Perm.LIST_MEMBERS, None, True),
+    (C, Perm.LIST_MEMBERS, None, True),
+    (K, Perm.LIST_MEMBERS, None, False),
+    (E, Perm.LIST_MEMBERS, None, False),
+    (R, Perm.LIST_MEMBERS, None, False),
+    (C, Perm.INVITE_MEMBER, None, True),
+    (E, Perm.INVITE_MEMBER, None, False),
+    (C, Perm.ASSIGN_ROLE, Role.EXPERT, True),
+    (C, Perm.ASSIGN_ROLE, Role.ADMIN, False),
+    (A, Perm.ASSIGN_ROLE, Role.ADMIN, True),
+    (K, Perm.ASSIGN_ROLE, Role.EXPERT, False),
+    (C, Perm.EDIT_MEMBER, "an expert", True),
+    (C, Perm.EDIT_MEMBER, "an admin", False),
+    (A, Perm.EDIT_MEMBER, "an admin", True),
+    (E, Perm.EDIT_MEMBER, "an expert", False),
+    (C, Perm.DEACTIVATE_MEMBER, "an expert", True),
+    (C, Perm.DEACTIVATE_MEMBER, "self", False),
+    (A, Perm.DEACTIVATE_MEMBER, "self", False),
+    (C, Perm.VIEW_AUDIT, None, True),
+    (A, Perm.VIEW_AUDIT, None, True),
+    (K, Perm.VIEW_AUDIT, None, False),
+    (E, Perm.VIEW_AUDIT, None, False),
+    (C, Perm.CREATE_MANUAL, None, True),
+    (A, Perm.CREATE_MANUAL, None, True),
+    (K, Perm.CREATE_MANUAL, None, False),
+    (E, Perm.CREATE_MANUAL, None, False),
+    (C, Perm.EDIT_MANUAL, "other manual", True),
+    (K, Perm.EDIT_MANUAL, "their manual", False),
+    (C, Perm.MANAGE_TEAM, "other manual", True),
+    (E, Perm.MANAGE_TEAM, "their manual", False),
+    (C, Perm.VIEW_MANUAL, "other manual", True),
+    (A, Perm.VIEW_MANUAL, "other manual", True),
+    (E, Perm.VIEW_MANUAL, "their manual", True),
+    (E, Perm.VIEW_MANUAL, "other manual", False),
+    (K, Perm.VIEW_MANUAL, "other manual", False),
+    (R, Perm.VIEW_MANUAL, "their manual", True),
+    (R, Perm.VIEW_MANUAL, "other manual", False),
+    (K, Perm.UPLOAD_VERSION, "their manual", True),
+    (K, Perm.UPLOAD_VERSION, "other manual", False),
+    (K, Perm.UPLOAD_VERSION, "their approved manual", False),
+    (E, Perm.UPLOAD_VERSION, "their manual", False),
+    (C, Perm.UPLOAD_VERSION, "other manual", False),
+]
+
+
+def _object(app, actor, description):
+    if description == "self":
+        return actor
+    if isinstance(description, str) and description.endswith("manual"):
+        from egi.manuals.models import Manual, ManualMember, ManualState
+
+        owner = make_user(Role.COORDINATOR)
+        manual = Manual(title="M", created_by_id=owner.id)
+        if "approved" in description:
+            manual.state = ManualState.APPROVED
+        if description.startswith("their"):
+            manual.memberships.append(ManualMember(user_id=actor.id))
+        from egi.extensions import db
+
+        db.session.add(manual)
+        db.session.flush()
+        return manual
+    if description in ("an expert", "an admin"):
+        return make_user(Role(description.split()[1]))
+    return description
+
+
+@pytest.mark.parametrize("role, perm, obj, expected", MATRIX)
+def test_policy_matrix(app, role, perm, obj, expected):
+    actor = make_user(role)
+    assert can(actor, perm, _object(app, actor, obj)) is expected
+
+
+def test_every_permission_has_a_rule_and_a_matrix_row():
+    assert set(Perm) == set(RULES)
+    assert {row[1] for row in MATRIX} == set(Perm)
+
+
+def test_anonymous_and_inactive_users_may_nothing(app):
+    from flask_login import AnonymousUserMixin
+
+    inactive = make_user(Role.ADMIN, active=False)
+    for perm in Perm:
+        assert can(AnonymousUserMixin(), perm) is False
+        assert can(None, perm) is False
+        assert can(inactive, perm) is False
+
+
+def test_unknown_permission_fails_loudly(app):
+    with pytest.raises(LookupError):
+        can(make_user(Role.ADMIN), "view_everything")
