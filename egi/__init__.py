@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINT_AREAS = ("main", "auth", "members", "audit", "notifications", "manuals")
+BLUEPRINT_AREAS = ("main", "auth", "members", "audit", "notifications", "manuals",
+                   "comments")
 
 
 def create_app(config: type | dict | None = None) -> Flask:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from egi.extensions import db
+
+
+@contextmanager
+def external_urls():
+    """Let url_for(_external=True) build links from EXTERNAL_URL outside a web request."""
+    with current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        yield
 
 
 @click.group("egi")
@@ -24,7 +34,8 @@ def demo_command(if_empty: bool):
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
         click.echo("Database already has accounts; demo data left as it is.")
         return
-    accounts = seed_demo()
+    with external_urls():
+        accounts = seed_demo()
     db.session.commit()
     click.echo("Demo accounts (password for all: %s — demo only):" % DEMO_PASSWORD)
     for user in accounts:

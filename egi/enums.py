@@ -17,16 +17,19 @@ class LabelledEnum(str, enum.Enum):
         return obj
 
     @property
-    def label(self) -> str:
-        return str(self._label)
+    def label(self):
+        """The label, translated when it is shown (a lazy string)."""
+        return self._label
 
     def __str__(self) -> str:
         return self.value
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a select field."""
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list:
+        """Options for a select or radio field, labels translated at render time."""
+        from egi.forms import select_choices
+
+        return select_choices((m.value, m.label) for m in cls)
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from egi.auth.models import normalise_email
+
+
+def select_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
+    """WTForms options from (value, label) pairs."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 def strip_filter(value):

@@ -2,6 +2,7 @@
 
 from egi.audit.models import AuditEntry
 from egi.auth.models import Role, Sector, User
+from egi.comments.models import Comment, CommentReply, Consultation
 from egi.manuals.models import (
     Block,
     Manual,
@@ -14,6 +15,7 @@ from egi.manuals.models import (
 from egi.notifications.models import Notification, OutboxMessage
 
 __all__ = [
-    "AuditEntry", "Block", "Manual", "ManualMember", "Notification", "OutboxMessage",
-    "PendingUpload", "ReadMark", "Role", "Sector", "StoredFile", "User", "Version",
+    "AuditEntry", "Block", "Comment", "CommentReply", "Consultation", "Manual", "ManualMember",
+    "Notification", "OutboxMessage", "PendingUpload", "ReadMark", "Role", "Sector",
+    "StoredFile", "User", "Version",
 ]

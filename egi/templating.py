@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from babel import Locale
 from babel.core import UnknownLocaleError
+import re
+
 from flask import Flask, current_app, has_request_context, request
+from markupsafe import Markup
 from flask_babel import format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -35,6 +38,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.filters["document_html"] = document_html
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
@@ -57,3 +61,12 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return _("%(size)s KB", size=format_decimal(round(size / 1024, 1)))
     return _("%(size)s MB", size=format_decimal(round(size / 1024 / 1024, 1)))
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def document_html(html: str) -> Markup:
+    """A stored (already sanitised) block, its headings one level down: the page has the h1."""
+    return Markup(_HEADING_TAG.sub(  # noqa: S704 - sanitised by nh3 at upload
+        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html))

@@ -125,9 +125,13 @@ def make_app(database_url):
 
 @pytest.fixture
 def app(make_app):
-    """An app with CSRF off (tests of CSRF use csrf_app) and an app context pushed."""
+    """An app with CSRF off (tests of CSRF use csrf_app).
+
+    A request context is pushed (as the CLI does) so services can build links for
+    notifications and e-mails; the test client's own requests get fresh contexts.
+    """
     app = make_app()
-    with app.app_context():
+    with app.test_request_context(base_url=app.config["EXTERNAL_URL"]):
         yield app
 
 
@@ -135,7 +139,7 @@ def app(make_app):
 def csrf_app(make_app):
     """An app with CSRF protection on, as in production."""
     app = make_app(WTF_CSRF_ENABLED=True)
-    with app.app_context():
+    with app.test_request_context(base_url=app.config["EXTERNAL_URL"]):
         yield app
 
 

@@ -576,11 +576,31 @@ def _match_para_ids(blocks: list[_Raw], paras: list[tuple[str, str]]) -> None:
                 break
 
 
+_EXPLICIT_NUMBER = re.compile(r"(?:chapter|chapitre|capítulo|section|annex|annexe|anexo)?\s*"
+                              r"(\d{1,3}(?:\.\d{1,3}){0,4})[.)]?\s+\S", re.IGNORECASE)
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _explicit_number(text: str) -> str | None:
+    """The clause number a heading carries in its own text ("2.3 Referral" -> "2.3")."""
+    match = _EXPLICIT_NUMBER.match(text)
+    return match.group(1) if match else None
+
+
 def _finish(raw: list[_Raw]) -> list[Block]:
-    """Give each block a unique anchor and its visible number."""
+    """Give each block a unique anchor and its visible number.
+
+    Headings keep the clause numbers written in them ("3 Labour inspectorates" -> "3");
+    unnumbered sub-headings extend their parent's number, and unnumbered top-level headings
+    in a numbered document (introduction, annexes) get letters, so numbers never collide.
+    """
     used: set[str] = set()
     hash_counts: dict[str, int] = {}
-    stack: list[list[int]] = []  # [heading level, count] of the open headings
+    numbered_doc = any(b.kind == "heading" and not b.title and _explicit_number(b.text)
+                       for b in raw)
+    stack: list[tuple[int, str]] = []  # (heading level, number) of the open headings
+    children: dict[str, int] = {}  # number of headings seen under each parent ("" = top)
+    used_numbers: set[str] = set()
     prefix = ""
     paragraph = footnote = comment = 0
     blocks = []
@@ -601,14 +621,28 @@ def _finish(raw: list[_Raw]) -> list[Block]:
         used.add(anchor)
 
         if b.kind == "heading" and not b.title:
-            popped = 0
-            while stack and stack[-1][0] > b.level:
-                popped = stack.pop()[1]
-            if stack and stack[-1][0] == b.level:
-                stack[-1][1] += 1
+            while stack and stack[-1][0] >= b.level:
+                stack.pop()
+            parent = stack[-1][1] if stack else ""
+            children[parent] = children.get(parent, 0) + 1
+            explicit = _explicit_number(b.text)
+            if explicit:
+                number = explicit
+            elif parent:
+                number = f"{parent}.{children[parent]}"
+            elif numbered_doc:
+                letters = children.setdefault("\x00letters", 0)
+                children["\x00letters"] = letters + 1
+                number = _LETTERS[letters % 26] * (1 + letters // 26)
             else:
-                stack.append([b.level, popped + 1])
-            number = prefix = ".".join(str(count) for _, count in stack)
+                number = str(children[parent])
+            base_number, n = number, 1
+            while number in used_numbers:
+                n += 1
+                number = f"{base_number}-{n}"
+            used_numbers.add(number)
+            stack.append((b.level, number))
+            prefix = number
             paragraph = 0
         elif b.kind == "heading":
             number = ""

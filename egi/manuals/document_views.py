@@ -22,10 +22,11 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _upload_answer(url: str, message: str, status: int = 200):
+def _upload_answer(url: str, message: str):
+    """Flash the outcome for the next page; JavaScript follows `redirect` itself."""
+    flash(message, "success")
     if wants_json():
-        return jsonify(redirect=url, message=message), status
-    flash(message, "success" if status < 400 else "error")
+        return jsonify(redirect=url, message=message)
     return redirect(url)
 
 
@@ -117,8 +118,11 @@ def read(manual_id: int, number: int):
     previous_read = services.mark_read(current_user, manual, number)
     db.session.commit()
     toc = [b for b in blocks if b.kind == "heading"]
+    from egi.comments.views import reading_context  # comments add to the reading page
+
     return render_template("manuals/read.html", manual=manual, version=version, blocks=blocks,
-                           toc=toc, latest=latest, previous_read=previous_read)
+                           toc=toc, latest=latest, previous_read=previous_read,
+                           **reading_context(manual, version))
 
 
 @bp.get("/<int:manual_id>/v/<int:number>/download")

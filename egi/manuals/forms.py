@@ -10,16 +10,16 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from egi.forms import strip_filter
+from egi.forms import select_choices, strip_filter
 from egi.manuals.models import WORKING_LANGUAGES
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list:
     """Working languages named in the reader's own language."""
     here = get_locale() or Locale("en")
     names = [(code, (Locale(code).get_display_name(here) or code).capitalize())
              for code in WORKING_LANGUAGES]
-    return sorted(names, key=lambda pair: pair[1])
+    return select_choices(sorted(names, key=lambda pair: pair[1]))
 
 
 class ManualForm(FlaskForm):

@@ -193,9 +193,12 @@ def _create_version(actor: User, manual: Manual, upload: CheckedUpload,
          "level": b.level, "number": b.number, "html": b.html, "text": b.text}
         for i, b in enumerate(document.blocks)])
     manual.last_activity_at = utcnow()
+    from egi.comments.services import carry_forward  # comments build on manuals, not back
+
+    carried = carry_forward(manual, version)
     record(actor, "manuals.version_uploaded", version,
            {"manual_id": manual.id, "number": number, "sha256": stored.sha256,
-            "accepted_word_changes": accepted_word_changes})
+            "accepted_word_changes": accepted_word_changes, "comments_carried": carried})
     db.session.flush()
     return version
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from egi.auth.models import User
 from egi.errors import GuardFailed
 from egi.extensions import db
+from egi.forms import select_choices
 from egi.manuals import bp, services
 from egi.manuals.forms import AddMemberForm, ManualForm, UploadForm
 from egi.manuals.models import Manual, ManualMember, ReadMark, Version
@@ -96,9 +97,9 @@ def team(manual_id: int):
     candidates = db.session.scalars(
         sa.select(User).where(User.role.in_(services.TEAM_ROLES), User.active.is_(True))
         .order_by(User.role, User.display_name)).all()
-    form.user_id.choices = [
+    form.user_id.choices = select_choices(
         (u.id, f"{u.display_name} — {u.role.label}{' · ' + u.sector.label if u.sector else ''}")
-        for u in candidates if u.id not in on_team]
+        for u in candidates if u.id not in on_team)
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         try:

@@ -8,11 +8,11 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from egi.auth.models import Role, Sector
-from egi.forms import email_filter, strip_filter
+from egi.forms import email_filter, select_choices, strip_filter
 
 
 def sector_choices():
-    return [("", _l("— none —"))] + Sector.choices()
+    return select_choices([("", _l("— none —"))]) + Sector.choices()
 
 
 class MemberDetailsForm(FlaskForm):
@@ -28,7 +28,7 @@ class MemberDetailsForm(FlaskForm):
 
     def __init__(self, *args, allowed_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, r.label) for r in allowed_roles]
+        self.role.choices = select_choices((r.value, r.label) for r in allowed_roles)
         self.sector.choices = sector_choices()
 
     def validate_sector(self, field):

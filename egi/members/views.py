@@ -9,6 +9,7 @@ from flask_login import current_user
 from egi.auth.models import Role, Sector, User
 from egi.errors import GuardFailed
 from egi.extensions import db
+from egi.forms import select_choices
 from egi.i18n import LANGUAGE_NAMES
 from egi.members import bp, services
 from egi.members.forms import ConfirmForm, InviteForm, MemberDetailsForm, ProfileForm
@@ -137,8 +138,8 @@ def profile():
     require(Perm.VIEW_OWN_PROFILE)
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
-    form.locale.choices = [(code, LANGUAGE_NAMES[code])
-                           for code in current_app.config["LANGUAGES"]]
+    form.locale.choices = select_choices((code, LANGUAGE_NAMES[code])
+                                         for code in current_app.config["LANGUAGES"])
     if form.validate_on_submit():
         services.update_profile(user, display_name=form.display_name.data,
                                 organisation=form.organisation.data, locale=form.locale.data)

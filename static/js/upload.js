@@ -10,7 +10,11 @@
   var status = document.getElementById("upload-status");
   var busy = false;
 
-  function say(text) { status.textContent = text; }
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("upload-error", Boolean(isError));
+    if (isError) { status.focus(); }
+  }
 
   function finish() {
     busy = false;
@@ -46,12 +50,12 @@
       finish();
       bar.value = 0;
       box.hidden = true;
-      if (xhr.status === 413) { say(form.dataset.tooLarge); return; }
-      if (data && data.errors && data.errors.length) { say(data.errors.join(" ")); return; }
-      if (data && data.message) { say(data.message); return; }
-      say(form.dataset.failed);
+      if (xhr.status === 413) { say(form.dataset.tooLarge, true); return; }
+      if (data && data.errors && data.errors.length) { say(data.errors.join(" "), true); return; }
+      if (data && data.message) { say(data.message, true); return; }
+      say(form.dataset.failed, true);
     });
-    xhr.addEventListener("error", function () { finish(); box.hidden = true; say(form.dataset.failed); });
+    xhr.addEventListener("error", function () { finish(); box.hidden = true; say(form.dataset.failed, true); });
     xhr.send(new FormData(form));
   });
 }());

@@ -58,7 +58,67 @@ MATRIX = [
     (K, Perm.UPLOAD_VERSION, "their approved manual", False),
     (E, Perm.UPLOAD_VERSION, "their manual", False),
     (C, Perm.UPLOAD_VERSION, "other manual", False),
+    (C, Perm.MANAGE_CONSULTATION, "other manual", True),
+    (K, Perm.MANAGE_CONSULTATION, "their manual", False),
+    (E, Perm.MANAGE_CONSULTATION, "their manual", False),
+    (C, Perm.VIEW_COVERAGE, "other manual", True),
+    (E, Perm.VIEW_COVERAGE, "their manual", False),
+    (K, Perm.VIEW_COVERAGE, "their manual", False),
 ]
+
+# Comment permissions depend on audience, authorship and state; their full matrix
+# (audience x role x channel) is in tests/comments/test_visibility.py. These rows pin the
+# remaining rules: (actor, perm, relation, expected).
+COMMENT_MATRIX = [
+    ("expert", Perm.COMMENT_ON_VERSION, "open consultation", True),
+    ("expert", Perm.COMMENT_ON_VERSION, "no consultation", False),
+    ("coordinator", Perm.COMMENT_ON_VERSION, "no consultation", True),
+    ("consultant", Perm.COMMENT_ON_VERSION, "open consultation", False),
+    ("outsider", Perm.COMMENT_ON_VERSION, "open consultation", False),
+    ("author", Perm.EDIT_COMMENT, "unanswered", True),
+    ("author", Perm.EDIT_COMMENT, "replied", False),
+    ("expert", Perm.EDIT_COMMENT, "unanswered", False),
+    ("consultant", Perm.DISPOSE_COMMENT, "unanswered", True),
+    ("coordinator", Perm.DISPOSE_COMMENT, "unanswered", False),
+    ("author", Perm.DISPOSE_COMMENT, "unanswered", False),
+    ("author", Perm.RESPOND_TO_DISPOSITION, "disposed", True),
+    ("author", Perm.RESPOND_TO_DISPOSITION, "unanswered", False),
+    ("consultant", Perm.RESPOND_TO_DISPOSITION, "disposed", False),
+    ("expert", Perm.REPLY_TO_COMMENT, "unanswered", True),
+    ("outsider", Perm.REPLY_TO_COMMENT, "unanswered", False),
+    ("expert", Perm.VIEW_COMMENT, "unanswered", True),
+    ("outsider", Perm.VIEW_COMMENT, "unanswered", False),
+    ("expert", Perm.SEE_COMMENT_AUTHOR, "shown as sector", False),
+    ("coordinator", Perm.SEE_COMMENT_AUTHOR, "shown as sector", True),
+    ("author", Perm.SEE_COMMENT_AUTHOR, "shown as sector", True),
+    ("expert", Perm.SEE_COMMENT_AUTHOR, "unanswered", True),
+]
+
+
+@pytest.mark.parametrize("actor, perm, relation, expected", COMMENT_MATRIX)
+def test_comment_policy_matrix(app, actor, perm, relation, expected):
+    from egi.comments import services
+    from egi.comments.models import Audience, Comment, CommentType
+    from tests.comments.helpers import make_room
+
+    room = make_room(consultation=relation != "no consultation")
+    people = {"expert": room.labour, "author": room.ngo, "consultant": room.consultant,
+              "coordinator": room.coordinator, "outsider": room.outsider}
+    if perm == Perm.COMMENT_ON_VERSION:
+        assert can(people[actor], perm, room.version) is expected
+        return
+    made = services.add_comment(room.ngo, room.version, block_anchor=None, quote="",
+                                kind=CommentType.GENERAL, audience=Audience.TEAM,
+                                show_as_sector=relation == "shown as sector", body="Text",
+                                proposed_wording="")
+    if relation == "replied":
+        services.reply(room.consultant, made, "Thanks")
+    if relation == "disposed":
+        services.dispose(room.consultant, made, disposition=services.Disposition.NOTED,
+                         response="Noted.", duplicate_of_id=None,
+                         expected_revision=made.revision)
+    assert isinstance(made, Comment)
+    assert can(people[actor], perm, made) is expected
 
 
 def _object(app, actor, description):
@@ -91,7 +151,7 @@ def test_policy_matrix(app, role, perm, obj, expected):
 
 def test_every_permission_has_a_rule_and_a_matrix_row():
     assert set(Perm) == set(RULES)
-    assert {row[1] for row in MATRIX} == set(Perm)
+    assert {row[1] for row in MATRIX} | {row[1] for row in COMMENT_MATRIX} == set(Perm)
 
 
 def test_anonymous_and_inactive_users_may_nothing(app):

@@ -267,9 +267,9 @@ def test_pdf_paragraphs_and_modest_heading_guess():
         ("heading", 1, "1", "1. Introduction"),
         ("paragraph", 0, "1 ¶1", long),
         ("paragraph", 0, "1 ¶2", "A short one."),
-        ("heading", 2, "1.1", "1.2 Scope of work"),
-        ("paragraph", 0, "1.1 ¶1", "More text."),
-        ("paragraph", 0, "1.1 ¶2", "Page two continues with a paragraph."),
+        ("heading", 2, "1.2", "1.2 Scope of work"),
+        ("paragraph", 0, "1.2 ¶1", "More text."),
+        ("paragraph", 0, "1.2 ¶2", "Page two continues with a paragraph."),
     ]
 
 
@@ -316,3 +316,22 @@ def test_block_html_is_stable_under_sanitising_again():
                                                       ("ol", "y")], comments=True)
     for block in convert_bytes("s.docx", data).blocks:
         assert sanitize_html(block.html) == block.html
+
+
+def test_headings_keep_their_own_clause_numbers():
+    data = docgen.make_docx([
+        ("h", 1, "Introduction"), "Why this manual.",
+        ("h", 1, "1 Law enforcement agencies"), ("h", 2, "Guiding principles"), "Text.",
+        ("h", 2, "1.4 Practical checklist"), "More.",
+        ("h", 1, "2 Non-governmental organisations"), "NGO text.",
+        ("h", 1, "Annex: roles at a glance"), "Table follows.",
+    ])
+    doc = convert_bytes("numbered.docx", data)
+    numbers = [(b.kind, b.number) for b in doc.blocks]
+    assert numbers == [
+        ("heading", "A"), ("paragraph", "A ¶1"),
+        ("heading", "1"), ("heading", "1.1"), ("paragraph", "1.1 ¶1"),
+        ("heading", "1.4"), ("paragraph", "1.4 ¶1"),
+        ("heading", "2"), ("paragraph", "2 ¶1"),
+        ("heading", "B"), ("paragraph", "B ¶1"),
+    ]
