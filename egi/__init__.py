@@ -9,7 +9,7 @@ from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINT_AREAS = ("main", "auth", "members", "audit", "notifications", "manuals",
-                   "comments")
+                   "comments", "workflow", "dissemination", "reviews")
 
 
 def create_app(config: type | dict | None = None) -> Flask:

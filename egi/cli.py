@@ -43,6 +43,18 @@ def demo_command(if_empty: bool):
         click.echo(f"  {user.email:28} {user.role.value:12} {sector}")
 
 
+@egi_cli.command("send-digests")
+@with_appcontext
+def send_digests_command():
+    """Gather held e-mails into one daily digest per person, then deliver (cron, daily)."""
+    from egi.notifications.services import build_digests, deliver_outbox
+
+    count = build_digests()
+    db.session.commit()
+    sent, failed = deliver_outbox()
+    click.echo(f"digests {count}, sent {sent}, failed {failed}")
+
+
 @egi_cli.command("send-mail")
 @with_appcontext
 def send_mail_command():
@@ -51,3 +63,17 @@ def send_mail_command():
 
     sent, failed = deliver_outbox()
     click.echo(f"sent {sent}, failed {failed}")
+
+
+@egi_cli.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Mail reviewers REVIEW_REMINDER_DAYS (default 3) before the due date and when overdue;
+    each reminder goes once. Run it daily from cron, then `send-mail`."""
+    from egi.reviews.services import send_reminders
+
+    days = int(current_app.config.get("REVIEW_REMINDER_DAYS", 3))
+    with external_urls():
+        queued = send_reminders(days_before=days)
+    db.session.commit()
+    click.echo(f"reminders queued: {queued}")

@@ -52,28 +52,44 @@ def _account(email: str) -> User:
     return db.session.scalar(db.select(User).where(User.email == email))
 
 
-def seed_manual(title: str, description: str, team: list[str], drafts: list[tuple[bytes, str, str]],
-                ) -> None:
-    """A manual with its team and drafts, uploaded through the real services; skipped if present."""
+def _coordinator() -> User:
+    return _account("coordinator@egi.test")
+
+
+def _consultant() -> User:
+    return _account("consultant@egi.test")
+
+
+def new_manual(title: str, description: str, team: list[str]):
+    """A manual with its team, or None when it already exists (the demo is idempotent)."""
     from egi.manuals import services
     from egi.manuals.models import Manual
 
     if db.session.scalar(db.select(Manual.id).where(Manual.title == title)) is not None:
-        return
-    coordinator, consultant = _account("coordinator@egi.test"), _account("consultant@egi.test")
-    manual = services.create_manual(coordinator, title=title, description=description,
+        return None
+    manual = services.create_manual(_coordinator(), title=title, description=description,
                                     working_language="en")
     for email in team:
-        services.add_member(coordinator, manual, _account(email))
-    for number, (data, filename, note) in enumerate(drafts, start=1):
-        outcome = services.upload_version(consultant, manual, filename=filename, data=data,
-                                          note=note, expected_number=number)
-        if number == 1 and len(drafts) > 1:
-            seed_first_consultation(manual, outcome.version)
-    if len(drafts) > 1:
-        from egi.comments.services import start_consultation
+        services.add_member(_coordinator(), manual, _account(email))
+    return manual
 
-        start_consultation(coordinator, outcome.version, utcnow() + timedelta(days=21))
+
+def upload(manual, data: bytes, filename: str, note: str):
+    from egi.manuals import services
+
+    return services.upload_version(_consultant(), manual, filename=filename, data=data,
+                                   note=note,
+                                   expected_number=services.latest_number(manual) + 1).version
+
+
+def act(manual, action: str, *, days: int | None = None, note: str = "", override: str = ""):
+    """Apply a workflow action as the demo coordinator."""
+    from egi.workflow import engine
+
+    step = engine.Step(actor=_coordinator(), note=note,
+                       closes_at=utcnow() + timedelta(days=days) if days else None)
+    engine.apply(manual, engine.Action(action), step, expected_state=manual.state,
+                 override_reason=override)
 
 
 DEMO_COMMENTS = [
@@ -113,26 +129,18 @@ DEMO_COMMENTS = [
 
 
 def seed_first_consultation(manual, version) -> None:
-    """A closed consultation on the first draft with answered and open comments."""
+    """Comments from every expert on the first draft, some answered."""
     import sqlalchemy as sa
 
     from egi.comments import services as comments
-    from egi.comments.models import (
-        Audience,
-        CommenterResponse,
-        CommentType,
-        Consultation,
-        Disposition,
-    )
+    from egi.comments.models import Audience, CommenterResponse, CommentType, Disposition
     from egi.manuals.models import Block
 
-    coordinator, consultant = _account("coordinator@egi.test"), _account("consultant@egi.test")
+    consultant = _consultant()
     paragraphs = db.session.scalars(sa.select(Block).where(
         Block.version_id == version.id, Block.kind == "paragraph")
         .order_by(Block.position)).all()
     by_number = {b.number: b for b in paragraphs}
-    consultation = comments.start_consultation(coordinator, version,
-                                               utcnow() + timedelta(days=14))
     for (email, number, kind, audience, as_sector, text, proposed, disposition, response,
          answer) in DEMO_COMMENTS:
         author = _account(email)
@@ -156,11 +164,29 @@ def seed_first_consultation(manual, version) -> None:
         body="Overall a solid first draft. @Colin Consultant, could the annex list the "
              "international instruments in date order?", proposed_wording="")
     comments.reply(consultant, general, "Yes, will do in version 2.")
-    comments.close_consultation(coordinator, db.session.get(Consultation, consultation.id))
+
+
+def answer_remaining_comments(manual) -> None:
+    """The consultant disposes of every comment still open; the objection is withdrawn."""
+    import sqlalchemy as sa
+
+    from egi.comments import services as comments
+    from egi.comments.models import Comment, CommenterResponse, CommentStatus, Disposition
+
+    for comment in db.session.scalars(sa.select(Comment).where(
+            Comment.manual_id == manual.id, Comment.status != CommentStatus.CLOSED)):
+        if comment.status == CommentStatus.OPEN:
+            comments.dispose(_consultant(), comment, disposition=Disposition.ACCEPTED,
+                             response="Done in version 2.", duplicate_of_id=None,
+                             expected_revision=comment.revision)
+        if comment.maintains_objection or comment.commenter_response is None:
+            comments.respond(comment.author, comment, response=CommenterResponse.SATISFIED,
+                             note="", expected_revision=comment.revision)
 
 
 def seed_manuals() -> None:
-    """The Guiding Principles with two drafts, and a shorter checklist with one."""
+    """The Guiding Principles up to revision (reviews are added next), and a checklist
+    in an open consultation so every demo expert can comment."""
     from egi.demo_documents import (
         MANUAL_TITLE,
         SECOND_MANUAL_TITLE,
@@ -169,27 +195,72 @@ def seed_manuals() -> None:
     )
 
     experts = [email for email, _n, role, _s, _o in DEMO_ACCOUNTS if role == Role.EXPERT]
-    seed_manual(
+    manual = new_manual(
         MANUAL_TITLE,
         "Guidance for law enforcement agencies and key stakeholders on drafting memoranda of "
         "understanding for cooperation against trafficking in human beings.",
-        ["consultant@egi.test", *experts],
-        [(build_manual_docx(1), "Guiding Principles MoU - draft 1.docx",
-          "First full draft for the expert group."),
-         (build_manual_docx(2), "Guiding Principles MoU - draft 2.docx",
-          "Revised after the first expert meeting: data protection and consent to referral "
-          "added, chapter 3 shortened, roles table completed.")])
-    seed_manual(
+        ["consultant@egi.test", *experts])
+    if manual is not None:
+        first = upload(manual, build_manual_docx(1), "Guiding Principles MoU - draft 1.docx",
+                       "First full draft for the expert group.")
+        act(manual, "open_consultation", days=14, note="First expert consultation.")
+        seed_first_consultation(manual, first)
+        act(manual, "start_peer_review", note="Consultation closed; peer review next.")
+        act(manual, "start_revision", note="Reviews in; the consultant revises.",
+            override="Demo: the review round is recorded after this step.")
+        upload(manual, build_manual_docx(2), "Guiding Principles MoU - draft 2.docx",
+               "Revised after the first expert meeting: data protection and consent to "
+               "referral added, chapter 3 shortened, roles table completed.")
+    checklist = new_manual(
         SECOND_MANUAL_TITLE,
         "A short checklist for labour inspectors who meet possible victims of trafficking.",
-        ["consultant@egi.test", "expert.labour@egi.test", "expert.ngo@egi.test",
-         "expert.law@egi.test"],
-        [(build_second_manual_docx(1), "Labour inspection checklist - draft 1.docx",
-          "First draft.")])
+        ["consultant@egi.test", *experts])
+    if checklist is not None:
+        upload(checklist, build_second_manual_docx(1), "Labour inspection checklist - draft 1.docx",
+               "First draft.")
+        act(checklist, "open_consultation", days=21, note="Consultation on the first draft.")
+
+
+def finish_main_manual() -> None:
+    """Approval and release of the Guiding Principles, with the final conference."""
+    import datetime as dt
+
+    from egi.demo_documents import MANUAL_TITLE
+    from egi.dissemination import services as dissemination
+    from egi.manuals.models import Manual, ManualState
+    from egi.workflow.models import SignOffDecision
+    from egi.workflow.signoff import record_sign_off
+
+    manual = db.session.scalar(db.select(Manual).where(Manual.title == MANUAL_TITLE))
+    if manual is None or manual.state != ManualState.REVISION:
+        return
+    answer_remaining_comments(manual)
+    act(manual, "request_approval", note="All comments answered; sign-off on draft 2.")
+    decisions = [SignOffDecision.ENDORSE, SignOffDecision.NO_OBJECTION, SignOffDecision.ENDORSE,
+                 SignOffDecision.ABSTAIN, SignOffDecision.ENDORSE]
+    experts = [email for email, _n, role, _s, _o in DEMO_ACCOUNTS if role == Role.EXPERT]
+    for email, decision in zip(experts, decisions, strict=True):
+        record_sign_off(_account(email), manual, decision, "")
+    act(manual, "approve", note="Approved at the expert group's final meeting.")
+    act(manual, "release", note="Released at the Final Conference.")
+    for member in manual.memberships:
+        member.acknowledged = member.user.role == Role.EXPERT
+    dissemination.add_event(_coordinator(), manual, title="Final Conference",
+                            date=dt.date(2009, 3, 30), place="Vienna",
+                            notes="Presentation of the Guiding Principles to law enforcement "
+                                  "agencies, NGOs, IGOs, research institutes and labour "
+                                  "inspectorates.")
 
 
 def seed_demo() -> list[User]:
     """Everything the demo needs; idempotent."""
     accounts = seed_accounts()
     seed_manuals()
+    try:
+        from egi.reviews.demo import seed_reviews
+    except ImportError:
+        seed_reviews = None
+    if seed_reviews is not None:
+        seed_reviews()
+    finish_main_manual()
     return accounts

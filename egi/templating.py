@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from babel import Locale
-from babel.core import UnknownLocaleError
 import re
 
+from babel import Locale
+from babel.core import UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
-from markupsafe import Markup
-from flask_babel import format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from egi.i18n import LANGUAGE_NAMES
 from egi.permissions import Perm, can
@@ -38,8 +38,11 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["state_label"] = state_label
     app.jinja_env.filters["document_html"] = document_html
     app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["date_only"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else "")
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )
@@ -70,3 +73,13 @@ def document_html(html: str) -> Markup:
     """A stored (already sanitised) block, its headings one level down: the page has the h1."""
     return Markup(_HEADING_TAG.sub(  # noqa: S704 - sanitised by nh3 at upload
         lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html))
+
+
+def state_label(value: str) -> str:
+    """A stored workflow state value in words."""
+    from egi.manuals.models import ManualState
+
+    try:
+        return ManualState(value).label
+    except ValueError:
+        return value

@@ -25,6 +25,9 @@ class AuditEntry(db.Model):
     target_type: Mapped[str] = mapped_column(sa.String(64))
     target_id: Mapped[int | None] = mapped_column(nullable=True)
     target_label: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The manual the action concerns, when there is one (for filtering the log).
+    manual_id: Mapped[int | None] = mapped_column(sa.ForeignKey("manual.id"), nullable=True,
+                                                  index=True)
     from_state: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 

@@ -22,7 +22,13 @@ def record(
     label = ""
     if target is not None:
         label = str(getattr(target, "audit_label", None) or getattr(target, "email", "") or "")
+    manual_id = (details or {}).get("manual_id")
+    if target is not None and type(target).__name__ == "Manual":
+        manual_id = target.id
+    elif manual_id is None:
+        manual_id = getattr(target, "manual_id", None)
     entry = AuditEntry(
+        manual_id=manual_id,
         actor_id=getattr(actor, "id", None),
         verb=verb,
         target_type=target_type,

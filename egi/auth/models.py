@@ -64,6 +64,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # E-mails one by one (False) or gathered in one daily digest (True).
+    email_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Changing it logs out every other session of this user (see get_id).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"), nullable=True)

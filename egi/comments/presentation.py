@@ -15,7 +15,14 @@ BLOCK_KINDS = {
 
 def author_label(viewer, item) -> str:
     """The author's name, or "An expert from <sector>" when they chose so and `viewer` may
-    not see through it (the coordinator and the author always may)."""
+    not see through it (the coordinator and the author always may). A reviewer of a blind
+    round is "Reviewer N" to all but the coordination and themselves (pseudonyms are loaded
+    once per request, see egi.reviews.queries)."""
+    from egi.reviews.queries import reviewer_mask
+
+    masked = reviewer_mask(viewer, item)
+    if masked is not None:
+        return masked
     if can(viewer, Perm.SEE_COMMENT_AUTHOR, item):
         return item.author.display_name
     sector = item.author.sector
@@ -25,6 +32,10 @@ def author_label(viewer, item) -> str:
 
 
 def author_sector_label(item) -> str:
-    """The sector the author wrote from ("—" when none)."""
+    """The sector the author wrote from ("—" when none; reviewers' comments keep none)."""
+    from egi.auth.models import Role
+
+    if item.author.role == Role.REVIEWER:  # a reviewer's sector could identify them
+        return "—"
     sector = getattr(item, "author_sector", None) or item.author.sector
     return str(sector.label) if sector else "—"

@@ -122,6 +122,12 @@ def add_comment(actor: User, version: Version, *, block_anchor: str | None, quot
     _check_text(body)
     if kind == CommentType.REVIEW and actor.role != Role.REVIEWER:
         raise GuardFailed(_l("Only reviewers write review comments."))
+    if actor.role == Role.REVIEWER:
+        # Reviewers write review comments, never "as a sector": it could identify them.
+        if audience == Audience.SECTOR:
+            raise GuardFailed(_l("Review comments go to the whole team or to the "
+                                 "coordination only."))
+        kind, show_as_sector = CommentType.REVIEW, False
     if audience == Audience.SECTOR and actor.sector is None:
         raise GuardFailed(_l("You have no sector, so a sector-only comment is not possible."))
     if show_as_sector and actor.sector is None:
@@ -141,7 +147,8 @@ def add_comment(actor: User, version: Version, *, block_anchor: str | None, quot
         else "", block_text_at_comment=block.text if block else "", quote=quote[:1000],
         kind=kind, audience=audience,
         audience_sector=actor.sector if audience == Audience.SECTOR else None,
-        show_as_sector=show_as_sector, author_id=actor.id, author_sector=actor.sector,
+        show_as_sector=show_as_sector, author_id=actor.id,
+        author_sector=None if actor.role == Role.REVIEWER else actor.sector,
         body=body, proposed_wording=proposed_wording or "")
     db.session.add(comment)
     db.session.flush()

@@ -16,7 +16,10 @@ from egi.security import public
 def dashboard():
     """What the signed-in person can do next, by role."""
     require(Perm.VIEW_DASHBOARD)
-    return render_template("main/dashboard.html", role=current_user.role)
+    from egi.main.tasks import tasks_for
+
+    return render_template("main/dashboard.html", role=current_user.role,
+                           tasks=tasks_for(current_user))
 
 
 @bp.get("/healthz")

@@ -37,7 +37,9 @@ class ManualState(LabelledEnum):
 
     @property
     def accepts_new_versions(self) -> bool:
-        return self not in (ManualState.APPROVED, ManualState.DISSEMINATED, ManualState.WITHDRAWN)
+        # During final approval the candidate version is fixed; after it, the manual is.
+        return self not in (ManualState.FINAL_APPROVAL, ManualState.APPROVED,
+                            ManualState.DISSEMINATED, ManualState.WITHDRAWN)
 
 
 # Working languages a manual can be written in (ISO 639-1); names come from Babel.

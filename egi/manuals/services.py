@@ -93,7 +93,8 @@ def check_file(filename: str, data: bytes) -> CheckedUpload:
                         max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
 
 
-def _store_file(upload: CheckedUpload) -> StoredFile:
+def store_file(upload: CheckedUpload) -> StoredFile:
+    """The stored bytes for this upload, written once per SHA-256 and flushed."""
     stored = db.session.get(StoredFile, upload.sha256)
     if stored is None:
         stored = StoredFile(sha256=upload.sha256, size=upload.size,
@@ -124,7 +125,7 @@ def upload_version(actor: User, manual: Manual, *, filename: str, data: bytes, n
     upload = check_file(filename, data)
     document = convert(upload)
     if document.has_tracked_changes or document.has_comments:
-        stored = _store_file(upload)
+        stored = store_file(upload)
         pending = PendingUpload(
             manual_id=manual.id, user_id=actor.id, file_sha256=stored.sha256,
             original_filename=upload.filename, note=note, expected_number=expected_number,
@@ -178,7 +179,7 @@ def _check_not_stale(manual: Manual, expected_number: int) -> None:
 def _create_version(actor: User, manual: Manual, upload: CheckedUpload,
                     document: ConvertedDocument, note: str, *,
                     accepted_word_changes: bool = False) -> Version:
-    stored = _store_file(upload)
+    stored = store_file(upload)
     number = latest_number(manual) + 1
     version = Version(
         manual_id=manual.id, number=number, file_sha256=stored.sha256,

@@ -66,10 +66,13 @@ def show(manual_id: int):
     mark = db.session.scalar(sa.select(ReadMark).where(
         ReadMark.manual_id == manual.id, ReadMark.user_id == current_user.id))
     upload_form = UploadForm() if can(current_user, Perm.UPLOAD_VERSION, manual) else None
+    from egi.workflow.views import status_context  # the workflow adds its status panel
+
     return render_template("manuals/show.html", manual=manual, versions=versions,
                            last_read=mark.version_number if mark else None,
                            upload_form=upload_form,
-                           next_number=(versions[0].number if versions else 0) + 1)
+                           next_number=(versions[0].number if versions else 0) + 1,
+                           **status_context(manual))
 
 
 @bp.route("/<int:manual_id>/edit", methods=["GET", "POST"])

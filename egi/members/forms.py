@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from egi.auth.models import Role, Sector
@@ -49,6 +49,7 @@ class ProfileForm(FlaskForm):
     organisation = StringField(_l("Organisation"), filters=[strip_filter],
                                validators=[Optional(), Length(max=200)])
     locale = SelectField(_l("Language"), choices=[])
+    email_digest = BooleanField(_l("Send me one daily digest instead of separate e-mails"))
     submit = SubmitField(_l("Save profile"))
 
 

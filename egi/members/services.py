@@ -79,8 +79,10 @@ def set_active(actor: User, user: User, active: bool) -> None:
     db.session.flush()
 
 
-def update_profile(user: User, *, display_name: str, organisation: str, locale: str) -> None:
-    """A person edits their own name, organisation and language."""
+def update_profile(user: User, *, display_name: str, organisation: str, locale: str,
+                   email_digest: bool = False) -> None:
+    """A person edits their own name, organisation, language and e-mail rhythm."""
     user.display_name, user.organisation, user.locale = display_name, organisation or "", locale
+    user.email_digest = email_digest
     record(user, "members.profile_updated", user)
     db.session.flush()

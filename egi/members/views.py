@@ -142,7 +142,8 @@ def profile():
                                          for code in current_app.config["LANGUAGES"])
     if form.validate_on_submit():
         services.update_profile(user, display_name=form.display_name.data,
-                                organisation=form.organisation.data, locale=form.locale.data)
+                                organisation=form.organisation.data, locale=form.locale.data,
+                                email_digest=form.email_digest.data)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("members.profile"))

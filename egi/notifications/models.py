@@ -36,5 +36,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    # Held for the recipient's daily digest instead of being sent on its own.
+    digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import smtplib
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
 from egi.db import utcnow
@@ -32,7 +34,8 @@ def queue_mail(user, template: str, subject_factory, **context) -> OutboxMessage
     with force_locale(user.locale or "en"):
         subject = str(subject_factory())
         body = render_template(f"email/{template}.txt", user=user, **context)
-    message = OutboxMessage(recipient=user.email, subject=subject[:300], body=body)
+    message = OutboxMessage(recipient=user.email, subject=subject[:300], body=body,
+                            digest=bool(user.email_digest))
     db.session.add(message)
     db.session.flush()
     return message
@@ -65,7 +68,8 @@ def deliver_outbox(limit: int = 100) -> tuple[int, int]:
     """
     pending = db.session.scalars(
         db.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+               OutboxMessage.digest.is_(False))
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
@@ -93,3 +97,30 @@ def deliver_outbox(limit: int = 100) -> tuple[int, int]:
             log.warning("mail to %s failed: %s", message.recipient, exc)
         db.session.commit()
     return sent, failed
+
+
+def build_digests() -> int:
+    """Gather each person's held e-mails into one digest e-mail; returns how many digests.
+
+    The held messages are marked sent in the same transaction as the digest is queued, so
+    nothing is mailed twice; `deliver_outbox()` then sends the digests.
+    """
+    from egi.auth.models import User
+
+    held = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.digest.is_(True))
+        .order_by(OutboxMessage.recipient, OutboxMessage.id)).all()
+    by_recipient: dict[str, list[OutboxMessage]] = {}
+    for message in held:
+        by_recipient.setdefault(message.recipient, []).append(message)
+    now = utcnow()
+    for recipient, messages in by_recipient.items():
+        user = db.session.scalar(sa.select(User).where(User.email == recipient))
+        with force_locale((user.locale if user else None) or "en"):
+            subject = str(_l("Your EGI digest: %(num)d messages", num=len(messages)))
+            body = render_template("email/digest.txt", user=user, messages=messages)
+        db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
+        for message in messages:
+            message.sent_at = now
+    db.session.flush()
+    return len(by_recipient)

@@ -64,6 +64,22 @@ MATRIX = [
     (C, Perm.VIEW_COVERAGE, "other manual", True),
     (E, Perm.VIEW_COVERAGE, "their manual", False),
     (K, Perm.VIEW_COVERAGE, "their manual", False),
+    (C, Perm.APPLY_TRANSITION, "other manual", True),
+    (A, Perm.APPLY_TRANSITION, "other manual", False),
+    (K, Perm.APPLY_TRANSITION, "their manual", False),
+    (E, Perm.APPLY_TRANSITION, "their manual", False),
+    (C, Perm.OVERRIDE_GUARD, "other manual", True),
+    (A, Perm.OVERRIDE_GUARD, "other manual", False),
+    (K, Perm.OVERRIDE_GUARD, "their manual", False),
+    (E, Perm.SIGN_OFF, "their manual", True),
+    (E, Perm.SIGN_OFF, "other manual", False),
+    (K, Perm.SIGN_OFF, "their manual", False),
+    (C, Perm.SIGN_OFF, "other manual", False),
+    (C, Perm.MANAGE_DISSEMINATION, "other manual", True),
+    (E, Perm.MANAGE_DISSEMINATION, "their manual", False),
+    (E, Perm.SET_ACKNOWLEDGEMENT, "their manual", True),
+    (E, Perm.SET_ACKNOWLEDGEMENT, "other manual", False),
+    (K, Perm.SET_ACKNOWLEDGEMENT, "their manual", True),
 ]
 
 # Comment permissions depend on audience, authorship and state; their full matrix

@@ -12,6 +12,12 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "auth.accept_invitation",
     "auth.set_language",
+    # Released manuals only; unreleased ones answer 404 (tests/workflow/test_pages.py).
+    "dissemination.public_index",
+    "dissemination.landing",
+    "dissemination.public_read",
+    "dissemination.public_download",
+    "dissemination.public_attachment",
 }
 
 
