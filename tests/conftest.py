@@ -30,6 +30,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the .po catalogues (as `make translations` does) so plain pytest works too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (Path(__file__).resolve().parent.parent / "egi" / "translations").glob(
+            "*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with open(po_path, "rb") as source:
+                catalogue = read_po(source)
+            with open(mo_path, "wb") as target:
+                write_mo(target, catalogue)
+
+
 def skip_or_fail(reason: str):
     """Under CI a missing tool is a failure; on a developer's machine a clear skip."""
     if IN_CI:

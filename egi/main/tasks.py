@@ -109,14 +109,17 @@ def coordinator_tasks(user: User) -> list[Task]:
                                             count, title=title)),
                           url_for("comments.index", manual_id=manual_id, blocking="1"),
                           urgent=True))
-    closing = db.session.execute(
+    running = db.session.execute(
         sa.select(Consultation, Manual.title).join(Manual, Manual.id == Consultation.manual_id)
-        .where(Consultation.closed_at.is_(None), Consultation.closes_at > now,
-               Consultation.closes_at < now + timedelta(days=3))
+        .where(Consultation.closed_at.is_(None), Consultation.closes_at > now)
         .order_by(Consultation.closes_at)).all()
-    for consultation, title in closing:
-        tasks.append(Task(str(_l("The consultation on %(title)s closes soon", title=title)),
-                          url_for("comments.index", manual_id=consultation.manual_id),
+    for consultation, title in running:
+        soon = consultation.closes_at < now + timedelta(days=3)
+        text = (_l("The consultation on %(title)s closes soon", title=title) if soon
+                else _l("Consultation running on %(title)s: follow the coverage by chapter "
+                        "and sector", title=title))
+        tasks.append(Task(str(text), url_for("comments.coverage",
+                                             manual_id=consultation.manual_id),
                           due=consultation.closes_at))
     blocking = db.session.execute(
         sa.select(Approval.manual_id, Manual.title, sa.func.count(SignOff.id))
