@@ -1058,6 +1058,7 @@ def _build(doc_key: str, title: str, items: list[Item], version: int) -> bytes:
     props.revision = version
     props.created = datetime(2009, 3, 2, 9, 0, tzinfo=UTC)
     props.modified = datetime(2009, 3 + 2 * version, 1, 9, 0, tzinfo=UTC)
+    prune_unused_styles(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -1066,6 +1067,32 @@ def _build(doc_key: str, title: str, items: list[Item], version: int) -> bytes:
 def manual_items(version: int) -> list[Item]:
     """The logical content (kind, key, text) of the main demo manual in that version."""
     return _version_items(_MANUAL_V1, _MANUAL_REVISIONS, version)
+
+
+def prune_unused_styles(document) -> None:
+    """Keep only the styles in use: python-docx's 350 KB template makes mammoth slow."""
+    body = document.element.body
+    used = {el.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
+            for el in body.iter(qn(tag))}
+    styles = document.styles.element
+    by_id = {el.get(qn("w:styleId")): el for el in styles.iter(qn("w:style"))}
+    keep = {sid for sid, el in by_id.items() if el.get(qn("w:default")) in ("1", "true")}
+    todo = list(used)
+    while todo:
+        sid = todo.pop()
+        if sid in keep or sid not in by_id:
+            continue
+        keep.add(sid)
+        for ref in ("w:basedOn", "w:next"):
+            el = by_id[sid].find(qn(ref))
+            if el is not None:
+                todo.append(el.get(qn("w:val")))
+    for el in list(styles):
+        if el.tag == qn("w:latentStyles") or (
+            el.tag == qn("w:style") and el.get(qn("w:styleId")) not in keep
+        ):
+            styles.remove(el)
+
 
 
 def build_manual_docx(version: int) -> bytes:

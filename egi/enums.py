@@ -32,8 +32,11 @@ class LabelledEnum(str, enum.Enum):
         return select_choices((m.value, m.label) for m in cls)
 
 
-def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
-    """A portable VARCHAR column holding the enum's values, checked by a constraint."""
+def enum_column(enum_cls: type[enum.Enum], length: int = 32, name: str | None = None) -> sa.Enum:
+    """A portable VARCHAR column holding the enum's values, checked by a constraint.
+
+    `name` names the check constraint; give one when a table has two columns of one enum.
+    """
     return sa.Enum(
         enum_cls,
         native_enum=False,
@@ -41,5 +44,5 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
         length=length,
         validate_strings=True,
         values_callable=lambda e: [m.value for m in e],
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
     )

@@ -29,6 +29,8 @@ from docx.oxml.ns import nsdecls, qn
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from egi.demo_documents import prune_unused_styles
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 DEFAULT_CONTENT: list = [
@@ -137,7 +139,7 @@ def make_docx(
             text = "".join(t.text or "" for t in p.iter(qn("w:t")))
             p.set(qn("w14:paraId"), para_id_for(text, seen))
     if prune_styles:
-        _prune_styles(document)
+        prune_unused_styles(document)
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()

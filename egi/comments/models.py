@@ -125,10 +125,12 @@ class Comment(db.Model):
                                                       default=AnchorState.ORIGINAL)
     kind: Mapped[CommentType] = mapped_column(enum_column(CommentType))
     audience: Mapped[Audience] = mapped_column(enum_column(Audience))
-    audience_sector: Mapped[Sector | None] = mapped_column(enum_column(Sector), nullable=True)
+    audience_sector: Mapped[Sector | None] = mapped_column(
+        enum_column(Sector, name="audience_sector"), nullable=True)
     show_as_sector: Mapped[bool] = mapped_column(default=False)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id"), index=True)
-    author_sector: Mapped[Sector | None] = mapped_column(enum_column(Sector), nullable=True)
+    author_sector: Mapped[Sector | None] = mapped_column(
+        enum_column(Sector, name="author_sector"), nullable=True)
     body: Mapped[str] = mapped_column(sa.Text)
     proposed_wording: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
