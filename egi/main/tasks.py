@@ -136,6 +136,64 @@ def coordinator_tasks(user: User) -> list[Task]:
     return tasks
 
 
+def reviewer_tasks(user: User) -> list[Task]:
+    from egi.reviews.models import AssignmentStatus, ReviewAssignment, ReviewRound
+
+    rows = db.session.scalars(
+        sa.select(ReviewAssignment).join(ReviewRound, ReviewRound.id == ReviewAssignment.round_id)
+        .where(ReviewAssignment.reviewer_id == user.id, ReviewRound.closed_at.is_(None),
+               ReviewAssignment.status.in_([AssignmentStatus.INVITED,
+                                            AssignmentStatus.ACCEPTED]))).all()
+    tasks = []
+    for assignment in rows:
+        link = url_for("reviews.assignment", manual_id=assignment.round.manual_id,
+                       number=assignment.round.number, slug=assignment.slug)
+        if assignment.status == AssignmentStatus.INVITED:
+            text = _l("Accept or decline the invitation to review round %(number)d",
+                      number=assignment.round.number)
+        else:
+            text = _l("Write and submit your review (round %(number)d)",
+                      number=assignment.round.number)
+        tasks.append(Task(str(text), link, due=assignment.effective_due(),
+                          urgent=assignment.is_overdue()))
+    return tasks
+
+
+def review_progress_tasks(user: User) -> list[Task]:
+    """For the consultant: submitted reviews; for the coordinator: overdue reviewers."""
+    from egi.reviews.models import AssignmentStatus, ReviewAssignment, ReviewRound
+
+    rows = db.session.execute(
+        sa.select(ReviewRound, Manual.title, ReviewAssignment.status,
+                  ReviewAssignment.due_at)
+        .join(Manual, Manual.id == ReviewRound.manual_id)
+        .join(ReviewAssignment, ReviewAssignment.round_id == ReviewRound.id)
+        .where(ReviewRound.manual_id.in_(_my_manual_ids(user)),
+               ReviewRound.closed_at.is_(None))).all()
+    now = utcnow()
+    submitted: dict[int, tuple] = {}
+    late: dict[int, tuple] = {}
+    for review_round, title, status, due_at in rows:
+        if status == AssignmentStatus.SUBMITTED:
+            submitted.setdefault(review_round.id, [review_round, title, 0])[2] += 1
+        elif status.is_pending and (due_at or review_round.due_at) < now:
+            late.setdefault(review_round.id, [review_round, title, 0])[2] += 1
+    source = submitted if user.role == Role.CONSULTANT else late
+    tasks = []
+    for review_round, title, count in source.values():
+        link = url_for("reviews.round", manual_id=review_round.manual_id,
+                       number=review_round.number)
+        if user.role == Role.CONSULTANT:
+            text = lazy_ngettext("%(num)d review received on %(title)s",
+                                 "%(num)d reviews received on %(title)s", count, title=title)
+            tasks.append(Task(str(text), link))
+        else:
+            text = lazy_ngettext("%(num)d overdue review on %(title)s",
+                                 "%(num)d overdue reviews on %(title)s", count, title=title)
+            tasks.append(Task(str(text), link, due=review_round.due_at, urgent=True))
+    return tasks
+
+
 def admin_tasks(user: User) -> list[Task]:
     pending = db.session.scalar(sa.select(sa.func.count(User.id)).where(
         User.password_hash.is_(None), User.active.is_(True))) or 0
@@ -149,17 +207,11 @@ def admin_tasks(user: User) -> list[Task]:
 def tasks_for(user: User) -> list[Task]:
     """Everything waiting on `user`, most urgent first."""
     by_role = {
-        Role.CONSULTANT: [consultant_tasks],
+        Role.CONSULTANT: [consultant_tasks, review_progress_tasks],
         Role.EXPERT: [expert_tasks],
-        Role.COORDINATOR: [coordinator_tasks],
+        Role.COORDINATOR: [coordinator_tasks, review_progress_tasks],
         Role.ADMIN: [admin_tasks],
-        Role.REVIEWER: [],
+        Role.REVIEWER: [reviewer_tasks],
     }[user.role]
-    try:
-        from egi.reviews.queries import tasks_for_user as review_tasks
-    except ImportError:
-        review_tasks = None
     tasks = [task for collect in by_role for task in collect(user)]
-    if review_tasks is not None:
-        tasks += [Task(text, link, due, urgent) for text, link, due, urgent in review_tasks(user)]
     return sorted(tasks, key=lambda t: t.sort_key)

@@ -553,8 +553,8 @@ def send_reminders(now: datetime | None = None, days_before: int = 3) -> int:
     pending = db.session.scalars(sa.select(ReviewAssignment).join(ReviewRound).where(
         ReviewRound.closed_at.is_(None),
         ReviewAssignment.status.in_([AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED])))
-    sent = set(db.session.execute(sa.select(ReminderLog.assignment_id, ReminderLog.kind,
-                                            ReminderLog.due_at)).tuples())
+    sent = {tuple(row) for row in db.session.execute(sa.select(
+        ReminderLog.assignment_id, ReminderLog.kind, ReminderLog.due_at))}
     queued = 0
     for assignment in pending:
         due = assignment.effective_due()

@@ -33,6 +33,33 @@
   });
   cancel.addEventListener("click", function () { dialog.close(); });
 
+  /* The stops Tab makes inside the dialog: a radio group is one stop (its checked radio). */
+  function tabStops() {
+    return Array.prototype.filter.call(
+      dialog.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
+      function (el) {
+        if (el.disabled || el.tabIndex < 0 || el.getClientRects().length === 0) { return false; }
+        if (el.type !== "radio" || el.checked) { return true; }
+        var group = form.querySelectorAll('input[type="radio"][name="' + el.name + '"]');
+        return !Array.prototype.some.call(group, function (r) { return r.checked; }) && group[0] === el;
+      });
+  }
+
+  /* showModal() keeps focus out of the page but lets Tab leave for the browser's own
+     controls; keep it cycling inside the dialog instead. */
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") { return; }
+    var stops = tabStops();
+    if (stops.length === 0) { return; }
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault(); first.focus();
+    }
+  });
+
   document.querySelectorAll("[data-comment-block]").forEach(function (button) {
     button.addEventListener("click", function (event) {
       event.preventDefault();

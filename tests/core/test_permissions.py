@@ -137,6 +137,100 @@ def test_comment_policy_matrix(app, actor, perm, relation, expected):
     assert can(people[actor], perm, made) is expected
 
 
+# Review permissions depend on the round and the assignment; the anonymity of blind rounds
+# across every channel is in tests/reviews/test_anonymity.py. (actor, perm, relation, expected)
+REVIEW_MATRIX = [
+    ("expert", Perm.NOMINATE_REVIEWER, "manual", True),
+    ("outsider", Perm.NOMINATE_REVIEWER, "manual", False),
+    ("consultant", Perm.NOMINATE_REVIEWER, "manual", False),
+    ("coordinator", Perm.NOMINATE_REVIEWER, "manual", True),
+    ("expert", Perm.VIEW_NOMINATIONS, "manual", True),
+    ("consultant", Perm.VIEW_NOMINATIONS, "manual", False),
+    ("reviewer", Perm.VIEW_NOMINATIONS, "manual", False),
+    ("expert", Perm.GIVE_NOMINATION_OPINION, "nomination", True),
+    ("nominator", Perm.GIVE_NOMINATION_OPINION, "nomination", False),
+    ("consultant", Perm.GIVE_NOMINATION_OPINION, "nomination", False),
+    ("coordinator", Perm.DECIDE_NOMINATION, "manual", True),
+    ("expert", Perm.DECIDE_NOMINATION, "manual", False),
+    ("coordinator", Perm.MANAGE_REVIEWS, "manual", True),
+    ("admin", Perm.MANAGE_REVIEWS, "manual", True),
+    ("consultant", Perm.MANAGE_REVIEWS, "manual", False),
+    ("consultant", Perm.VIEW_REVIEW_ROUNDS, "manual", True),
+    ("expert", Perm.VIEW_REVIEW_ROUNDS, "manual", False),
+    ("reviewer", Perm.VIEW_REVIEW_ROUNDS, "manual", True),
+    ("consultant", Perm.VIEW_REVIEW_ROUND, "round", True),
+    ("reviewer", Perm.VIEW_REVIEW_ROUND, "round", True),
+    ("other reviewer", Perm.VIEW_REVIEW_ROUND, "round", False),
+    ("expert", Perm.VIEW_REVIEW_ROUND, "round", False),
+    ("reviewer", Perm.RESPOND_TO_REVIEW_INVITATION, "invited", True),
+    ("reviewer", Perm.RESPOND_TO_REVIEW_INVITATION, "accepted", False),
+    ("coordinator", Perm.RESPOND_TO_REVIEW_INVITATION, "invited", False),
+    ("reviewer", Perm.WRITE_REVIEW, "accepted", True),
+    ("reviewer", Perm.WRITE_REVIEW, "invited", False),
+    ("reviewer", Perm.WRITE_REVIEW, "submitted", False),
+    ("coordinator", Perm.WRITE_REVIEW, "accepted", False),
+    ("reviewer", Perm.REQUEST_EXTENSION, "accepted", True),
+    ("reviewer", Perm.REQUEST_EXTENSION, "submitted", False),
+    ("consultant", Perm.VIEW_REVIEW, "accepted", False),
+    ("consultant", Perm.VIEW_REVIEW, "submitted", True),
+    ("expert", Perm.VIEW_REVIEW, "submitted", False),
+    ("other reviewer", Perm.VIEW_REVIEW, "submitted", False),
+    ("coordinator", Perm.VIEW_REVIEW, "accepted", True),
+    ("reviewer", Perm.VIEW_CONFIDENTIAL_NOTE, "submitted", True),
+    ("consultant", Perm.VIEW_CONFIDENTIAL_NOTE, "submitted", False),
+    ("coordinator", Perm.VIEW_CONFIDENTIAL_NOTE, "submitted", True),
+    ("consultant", Perm.SEE_REVIEWER_IDENTITY, "submitted", False),
+    ("consultant", Perm.SEE_REVIEWER_IDENTITY, "submitted in an open round", True),
+    ("coordinator", Perm.SEE_REVIEWER_IDENTITY, "submitted", True),
+    ("reviewer", Perm.SEE_REVIEWER_IDENTITY, "submitted", True),
+    ("consultant", Perm.VIEW_ROUND_SUMMARY, "round", False),
+    ("consultant", Perm.VIEW_ROUND_SUMMARY, "shared summary", True),
+    ("coordinator", Perm.VIEW_ROUND_SUMMARY, "round", True),
+    ("reviewer", Perm.VIEW_MY_REVIEWS, None, True),
+    ("expert", Perm.VIEW_MY_REVIEWS, None, False),
+]
+
+
+@pytest.mark.parametrize("actor, perm, relation, expected", REVIEW_MATRIX)
+def test_review_policy_matrix(app, actor, perm, relation, expected):
+    from egi.db import utcnow
+    from egi.reviews import services
+    from tests.reviews.helpers import accept_invitation, make_review, submit_review
+
+    review = make_review(blind=relation != "submitted in an open round", accept=False)
+    room = review.room
+    people = {"expert": room.labour, "outsider": room.outsider, "consultant": room.consultant,
+              "coordinator": room.coordinator, "admin": room.admin, "nominator": room.law,
+              "reviewer": review.canary, "other reviewer": review.second}
+    assignment = review.a_canary
+    if relation in ("accepted", "submitted", "submitted in an open round"):
+        accept_invitation(review.canary, assignment)
+        accept_invitation(review.second, review.a_second)
+    if relation.startswith("submitted") if relation else False:
+        submit_review(review.canary, assignment)
+    if relation == "shared summary":
+        services.save_summary(room.coordinator, review.round, summary="S", share=True,
+                              expected_revision=review.round.revision)
+    if relation == "nomination":
+        obj = services.nominate(room.law, room.manual, name="N", email="n@example.org",
+                                organisation="", sector=None, expertise="x", reason="y",
+                                conflicts="")
+    elif relation == "manual":
+        obj = room.manual
+    elif relation in ("round", "shared summary"):
+        obj = review.round
+    elif relation is None:
+        obj = None
+    else:
+        obj = assignment
+    if actor == "other reviewer" and perm == Perm.VIEW_REVIEW_ROUND:
+        from tests.factories import make_user
+
+        people[actor] = make_user(Role.REVIEWER)  # not assigned to this round
+    assert utcnow() < review.round.due_at
+    assert can(people[actor], perm, obj) is expected
+
+
 def _object(app, actor, description):
     if description == "self":
         return actor
@@ -167,7 +261,8 @@ def test_policy_matrix(app, role, perm, obj, expected):
 
 def test_every_permission_has_a_rule_and_a_matrix_row():
     assert set(Perm) == set(RULES)
-    assert {row[1] for row in MATRIX} | {row[1] for row in COMMENT_MATRIX} == set(Perm)
+    assert ({row[1] for row in MATRIX} | {row[1] for row in COMMENT_MATRIX}
+            | {row[1] for row in REVIEW_MATRIX}) == set(Perm)
 
 
 def test_anonymous_and_inactive_users_may_nothing(app):

@@ -24,7 +24,6 @@ from egi.reviews.models import (
 )
 from egi.reviews.queries import current_round, missing_reviews, pseudonym_numbers
 from tests.comments.helpers import make_room
-from tests.factories import make_user
 from tests.reviews.helpers import (
     CRITERIA,
     accept_invitation,
