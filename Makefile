@@ -57,7 +57,7 @@ lint: $(VENV)/.dev
 
 # Refresh the catalogues after adding strings: extract, then merge into fr and es.
 i18n-extract: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o egi/translations/messages.pot --no-location --sort-output egi templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o egi/translations/messages.pot --no-location --sort-output egi templates
 	$(BIN)/pybabel update -i egi/translations/messages.pot -d egi/translations --no-fuzzy-matching --ignore-obsolete
 
 test: $(VENV)/.dev translations lint

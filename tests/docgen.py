@@ -162,31 +162,6 @@ def _add_paragraph(document: docx.document.Document, text: str, run_words: int) 
     paragraph._p.set(qn("w:rsidR"), "00A1B2C3")
 
 
-def _prune_styles(document: docx.document.Document) -> None:
-    """Keep only the styles in use: python-docx's 350 KB template makes mammoth slow."""
-    body = document.element.body
-    used = {el.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
-            for el in body.iter(qn(tag))}
-    styles = document.styles.element
-    by_id = {el.get(qn("w:styleId")): el for el in styles.iter(qn("w:style"))}
-    keep = {sid for sid, el in by_id.items() if el.get(qn("w:default")) in ("1", "true")}
-    todo = list(used)
-    while todo:
-        sid = todo.pop()
-        if sid in keep or sid not in by_id:
-            continue
-        keep.add(sid)
-        for ref in ("w:basedOn", "w:next"):
-            el = by_id[sid].find(qn(ref))
-            if el is not None:
-                todo.append(el.get(qn("w:val")))
-    for el in list(styles):
-        if el.tag == qn("w:latentStyles") or (
-            el.tag == qn("w:style") and el.get(qn("w:styleId")) not in keep
-        ):
-            styles.remove(el)
-
-
 def _add_hyperlink(document: docx.document.Document, text: str, url: str) -> None:
     paragraph = document.add_paragraph()
     rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)

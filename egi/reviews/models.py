@@ -31,7 +31,7 @@ class Stance(LabelledEnum):
     """An expert's opinion on a nomination."""
 
     ENDORSE = "endorse", _l("Endorse")
-    OBJECT = "object", _l("Object")
+    OBJECT = "object", _l("Object to the nomination")
 
 
 class AssignmentStatus(LabelledEnum):

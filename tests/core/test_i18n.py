@@ -13,7 +13,8 @@ from tests.conftest import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "templates"
 TRANSLATIONS = PROJECT_ROOT / "egi" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "lazy_ngettext": (1, 2)}
 # Text that is the same in every language.
 UNTRANSLATED_OK = {"EGI", "English", "Français", "Español"}
 
