@@ -22,7 +22,7 @@ FOCUSED = """() => {
   return {tag: el.tagName.toLowerCase(), id: el.id, cls: el.className,
           text: (el.innerText || el.value || "").trim().slice(0, 80),
           href: el.getAttribute("href") || "",
-          visible: el.matches(":focus-visible"),
+          visible: el.matches(":focus-visible"), inDialog: el.closest("dialog[open]") !== null,
           outline: style.outlineStyle, width: parseFloat(style.outlineWidth) || 0};
 }"""
 
@@ -133,11 +133,17 @@ def test_comment_reply_and_disposition_with_the_keyboard_alone(demo, page):
     expect(dialog).to_contain_text(f"on {block_number}")
     assert keys.check_focus()["id"] == "dlg-body"
 
-    # The dialog traps focus: Tab from its last control comes back to its first.
-    inside = 'el => el.closest("#comment-dialog") !== null'
+    # The dialog traps focus: Tab goes round its controls and back to the comment box;
+    # Shift+Tab from its first control (the type) goes to its last (the submit button).
     for _ in range(20):
-        keys.press("Tab")
-        assert page.locator(":focus").evaluate(inside), keys.stops[-2:]
+        info = keys.press("Tab")
+        assert info["inDialog"], f"focus left the dialog: {keys.stops[-2:]}"
+        if info["id"] == "dlg-body":
+            break
+    else:
+        raise AssertionError(f"Tab never came back to the comment box: {keys.stops[-20:]}")
+    assert keys.press("Shift+Tab")["id"] == "dlg-kind-0"
+    assert keys.press("Shift+Tab")["name"] == "Add comment"
     # Escape closes it and gives focus back to the button that opened it.
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
