@@ -24,6 +24,7 @@ def create_release(actor: User, manual: Manual, version_id: int, release_at: dat
                       released_by_id=actor.id)
     db.session.add(release)
     db.session.flush()
+    _ensure_counter(manual.id, release.version.file_sha256)
     return release
 
 
@@ -75,6 +76,7 @@ def add_attachment(actor: User, manual: Manual, event: DisseminationEvent, filen
                                  filename=upload.filename, size=upload.size)
     db.session.add(attachment)
     db.session.flush()
+    _ensure_counter(manual.id, upload.sha256)
     record(actor, "dissemination.attachment_added", event, {"filename": upload.filename})
     return attachment
 
@@ -90,15 +92,22 @@ def set_acknowledgement(actor: User, manual: Manual, agreed: bool) -> None:
     record(actor, "dissemination.acknowledgement", manual, {"agreed": agreed})
 
 
+def _ensure_counter(manual_id: int, sha256: str) -> None:
+    """Create a file's counter when it becomes public, so downloads only ever UPDATE it
+    (two first downloads at once cannot both insert)."""
+    exists = db.session.scalar(sa.select(DownloadCount.id).where(
+        DownloadCount.manual_id == manual_id, DownloadCount.file_sha256 == sha256))
+    if exists is None:
+        db.session.add(DownloadCount(manual_id=manual_id, file_sha256=sha256, count=0))
+        db.session.flush()
+
+
 def count_download(manual_id: int, sha256: str) -> None:
-    """Add one to a public file's download counter (created on first use)."""
-    updated = db.session.execute(
+    """Add one to a public file's download counter, atomically in the database."""
+    db.session.execute(
         sa.update(DownloadCount).where(DownloadCount.manual_id == manual_id,
                                        DownloadCount.file_sha256 == sha256)
         .values(count=DownloadCount.count + 1))
-    if updated.rowcount == 0:
-        db.session.add(DownloadCount(manual_id=manual_id, file_sha256=sha256, count=1))
-    db.session.flush()
 
 
 def download_counts(manual_id: int) -> dict[str, int]:

@@ -118,10 +118,15 @@ def manage(manual_id: int):
 
     scheduled = db.session.scalar(sa.select(Release).where(Release.manual_id == manual.id)
                                   .order_by(Release.id.desc()).limit(1))
+    events = _events(manual.id)
+    file_names = {a.file_sha256: a.filename for e in events for a in e.attachments}
+    if scheduled is not None:
+        file_names[scheduled.version.file_sha256] = scheduled.version.original_filename
     return render_template("dissemination/manage.html", manual=manual, form=form,
-                           attachment_form=AttachmentForm(), events=_events(manual.id),
+                           attachment_form=AttachmentForm(), events=events,
                            counts=services.download_counts(manual.id), release=release,
-                           scheduled=scheduled), (400 if form.errors else 200)
+                           scheduled=scheduled, file_names=file_names), (
+        400 if form.errors else 200)
 
 
 @bp.post("/manuals/<int:manual_id>/dissemination/events/<int:event_id>/attachments")
