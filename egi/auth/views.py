@@ -59,6 +59,9 @@ def login():
             db.session.rollback()
             flash(_("The e-mail or password is not right, or the account is not active."), "error")
         else:
+            chosen = session.get("lang")
+            if chosen in current_app.config["LANGUAGES"] and chosen != user.locale:
+                user.locale = chosen  # the language picked on the login page wins
             login_user(user, remember=form.remember.data)
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")

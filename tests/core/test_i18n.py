@@ -84,3 +84,18 @@ def test_pages_render_in_french_and_spanish(app, client):
 
 def test_unknown_language_is_refused(client):
     assert client.post("/language", data={"language": "xx"}).status_code == 400
+
+
+def test_language_chosen_before_login_carries_into_the_account(app, client):
+    from egi.auth.models import User
+    from egi.extensions import db
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    user = make_user()
+    db.session.commit()
+    client.post("/language", data={"language": "es", "next": "/login"})
+    login(client, user)
+    assert 'lang="es"' in client.get("/").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "es"
