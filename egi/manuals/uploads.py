@@ -38,6 +38,7 @@ _EXTENSIONS = {"docx": "docx", "pdf": "pdf", "md": "md", "markdown": "md", "txt"
 _FAMILY = {"docx": "docx", "pdf": "pdf", "md": "text", "txt": "text"}
 
 MAX_NAME_LENGTH = 200
+MAX_PDF_PAGES = 1000
 _RATIO_LIMIT = 200
 _RATIO_MIN_SIZE = 10 * 1024 * 1024
 _XML_CHUNK = 64 * 1024
@@ -365,3 +366,7 @@ def _check_pdf(data: bytes) -> None:
         raise UploadRejected(_l("The PDF is damaged and cannot be read.")) from exc
     if pages == 0:
         raise UploadRejected(_l("The PDF has no pages."))
+    if pages > MAX_PDF_PAGES:
+        # Text extraction is linear in pages; a manual is never this long.
+        raise UploadRejected(_l("The PDF has %(pages)d pages; at most %(max)d are accepted.",
+                                pages=pages, max=MAX_PDF_PAGES))

@@ -245,3 +245,12 @@ def test_content_disposition_cannot_inject_headers():
     assert "\n" not in value
     with pytest.raises(ValueError):
         content_disposition("a.txt", "form-data")
+
+
+def test_absurdly_long_pdf_is_refused(monkeypatch):
+    import egi.manuals.uploads as uploads
+
+    monkeypatch.setattr(uploads, "MAX_PDF_PAGES", 2)
+    data = docgen.make_pdf(["one", "two", "three"])
+    with pytest.raises(UploadRejected, match="at most 2"):
+        check_upload("long.pdf", data)
