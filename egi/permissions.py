@@ -105,6 +105,19 @@ def _may_view_manual(user, manual) -> bool:
     return manual is not None and (user.role in STAFF or is_member(user, manual))
 
 
+def visible_manual_ids(user):
+    """SQL selecting the ids of the manuals `user` may see (the query twin of VIEW_MANUAL)."""
+    import sqlalchemy as sa
+
+    from egi.manuals.models import Manual, ManualMember
+
+    if not (user.is_authenticated and user.is_active):
+        return sa.select(Manual.id).where(sa.false())
+    if user.role in STAFF:
+        return sa.select(Manual.id)
+    return sa.select(ManualMember.manual_id).where(ManualMember.user_id == user.id)
+
+
 def _may_upload_version(user, manual) -> bool:
     return (manual is not None and user.role == Role.CONSULTANT and is_member(user, manual)
             and manual.state.accepts_new_versions)

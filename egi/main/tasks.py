@@ -17,8 +17,8 @@ from egi.auth.models import Role, User
 from egi.comments.models import Comment, CommenterResponse, CommentStatus, Consultation
 from egi.db import utcnow
 from egi.extensions import db
-from egi.manuals.models import Manual, ManualMember
-from egi.permissions import STAFF
+from egi.manuals.models import Manual
+from egi.permissions import visible_manual_ids
 from egi.workflow.models import Approval, ApprovalState, SignOff
 
 FAR_FUTURE = datetime.max.replace(tzinfo=utcnow().tzinfo)
@@ -39,9 +39,7 @@ class Task:
 
 
 def _my_manual_ids(user: User):
-    if user.role in STAFF:
-        return sa.select(Manual.id)
-    return sa.select(ManualMember.manual_id).where(ManualMember.user_id == user.id)
+    return visible_manual_ids(user)
 
 
 def consultant_tasks(user: User) -> list[Task]:

@@ -13,9 +13,9 @@ from egi.extensions import db
 from egi.forms import select_choices
 from egi.manuals import bp, services
 from egi.manuals.forms import AddMemberForm, ManualForm, UploadForm
-from egi.manuals.models import Manual, ManualMember, ReadMark, Version
+from egi.manuals.models import Manual, ReadMark, Version
 from egi.members.forms import ConfirmForm
-from egi.permissions import STAFF, Perm, can, require
+from egi.permissions import Perm, can, require, visible_manual_ids
 
 
 def load_manual(manual_id: int, perm: Perm = Perm.VIEW_MANUAL) -> Manual:
@@ -33,9 +33,7 @@ def index():
     query = (sa.select(Manual, latest.c.latest)
              .outerjoin(latest, latest.c.manual_id == Manual.id)
              .order_by(Manual.last_activity_at.desc(), Manual.id.desc()))
-    if current_user.role not in STAFF:
-        query = query.where(Manual.id.in_(
-            sa.select(ManualMember.manual_id).where(ManualMember.user_id == current_user.id)))
+    query = query.where(Manual.id.in_(visible_manual_ids(current_user)))
     rows = db.session.execute(query).all()
     return render_template("manuals/index.html", rows=rows)
 
