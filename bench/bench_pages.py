@@ -74,6 +74,30 @@ def short_markdown() -> str:
     return "# Short\n\n" + "\n\n".join(f"Paragraph {i} of the short one." for i in range(1, 10))
 
 
+COMMENTS = 2000  # the issue's reading page: 600 blocks with 2,000 comments
+
+
+def add_comments(version, authors, count: int) -> None:
+    """Team comments spread over the version's blocks (written directly: this is load)."""
+    import sqlalchemy as sa
+
+    from egi.comments.models import Audience, Comment, CommentType
+    from egi.manuals.models import Block
+
+    blocks = db.session.scalars(sa.select(Block).where(Block.version_id == version.id)
+                                .order_by(Block.position)).all()
+    db.session.add_all(
+        Comment(manual_id=version.manual_id, version_id=version.id,
+                origin_version_id=version.id, block_id=block.id, block_anchor=block.anchor,
+                block_number=block.number, chapter=block.number.split(".")[0],
+                block_text_at_comment=block.text, kind=CommentType.TECHNICAL,
+                audience=Audience.TEAM, author_id=authors[i % len(authors)].id,
+                author_sector=authors[i % len(authors)].sector,
+                body=f"Benchmark comment {i} on {block.number}.")
+        for i, block in ((i, blocks[(i * 7) % len(blocks)]) for i in range(count)))
+    db.session.flush()
+
+
 def seed(url: str) -> dict:
     """Migrate, create a team and two manuals (600 and 10 blocks); return ids and e-mail."""
     app = create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
@@ -81,14 +105,19 @@ def seed(url: str) -> dict:
         upgrade()
         coordinator = make_user(Role.COORDINATOR)
         consultant = make_user(Role.CONSULTANT)
+        experts = [make_user(Role.EXPERT) for _ in range(5)]
         ids = {}
-        for name, text in (("large", long_markdown()), ("small", short_markdown())):
+        for name, text, comments in (("large", long_markdown(), COMMENTS),
+                                     ("small", short_markdown(), 5)):
             manual = services.create_manual(coordinator, title=f"Bench {name}",
                                             description="Reading-page benchmark",
                                             working_language="en")
             services.add_member(coordinator, manual, consultant)
+            for expert in experts:
+                services.add_member(coordinator, manual, expert)
             outcome = services.upload_version(consultant, manual, filename=f"{name}.md",
                                               data=text.encode(), note="", expected_number=1)
+            add_comments(outcome.version, experts, comments)
             ids[name] = (manual.id, outcome.version.block_count)
         db.session.commit()
         email = consultant.email
@@ -282,8 +311,9 @@ def main() -> int:
         counts = count_queries(url, seeded["email"], {
             "large": read_large, "small": f"/manuals/{small_id}/v/1"})
         same = counts["large"] == counts["small"]
-        print(f"SQL queries per reading page: {large_blocks} blocks -> {counts['large']}, "
-              f"{small_blocks} blocks -> {counts['small']}: {'same' if same else 'DIFFERENT'}")
+        print(f"SQL queries per reading page: {large_blocks} blocks and {COMMENTS} comments -> "
+              f"{counts['large']}, {small_blocks} blocks and 5 comments -> {counts['small']}: "
+              f"{'same' if same else 'DIFFERENT'}")
         if not same:
             print("FAIL: the query count grows with the number of blocks (N+1)")
             status = 1

@@ -42,11 +42,16 @@ def _like(text: str) -> str:
 
 
 def visible_comments(user: User, manual: Manual, filters: CommentFilters | None = None,
-                     limit: int | None = None) -> list[Comment]:
-    """The comments of `manual` that `user` may read, filtered, oldest first."""
+                     limit: int | None = None, *, with_blocks: bool = True) -> list[Comment]:
+    """The comments of `manual` that `user` may read, filtered, oldest first.
+
+    `with_blocks` loads each comment's block too (exports need it; the reading page has the
+    blocks already, and selectinload would add one query per 500 comments).
+    """
     filters = filters or CommentFilters()
-    query = (sa.select(Comment).where(visible_comments_clause(user, manual))
-             .options(selectinload(Comment.block)))
+    query = sa.select(Comment).where(visible_comments_clause(user, manual))
+    if with_blocks:
+        query = query.options(selectinload(Comment.block))
     if filters.sector:
         query = query.where(Comment.author_sector == filters.sector)
     if filters.kind:

@@ -382,7 +382,8 @@ def api_comments(manual_id: int):
 def reading_context(manual: Manual, version: Version) -> dict:
     """What the reading page shows of comments: threads by block, the form, the period."""
     comments = queries.visible_comments(current_user, manual,
-                                        queries.CommentFilters(version_id=version.id))
+                                        queries.CommentFilters(version_id=version.id),
+                                        with_blocks=False)
     consultation = services.open_consultation(version)
     can_comment = can(current_user, Perm.COMMENT_ON_VERSION, version)
     return {
