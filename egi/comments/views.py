@@ -138,7 +138,8 @@ def index(manual_id: int):
     comments = queries.visible_comments(current_user, manual, filters)
     numbers = dict(db.session.execute(sa.select(Version.id, Version.number)
                                       .where(Version.manual_id == manual.id)).all())
-    authors = sorted({c.author for c in queries.visible_comments(current_user, manual)
+    authors = sorted({c.author for c in queries.visible_comments(current_user, manual,
+                                                                 with_blocks=False)
                       if can(current_user, Perm.SEE_COMMENT_AUTHOR, c)},
                      key=lambda u: u.display_name)
     return render_template("comments/index.html", manual=manual, comments=comments,
