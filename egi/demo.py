@@ -128,7 +128,7 @@ DEMO_COMMENTS = [
 ]
 
 
-def seed_first_consultation(manual, version) -> None:
+def seed_first_consultation(version) -> None:
     """Comments from every expert on the first draft, some answered."""
     import sqlalchemy as sa
 
@@ -204,7 +204,7 @@ def seed_manuals() -> None:
         first = upload(manual, build_manual_docx(1), "Guiding Principles MoU - draft 1.docx",
                        "First full draft for the expert group.")
         act(manual, "open_consultation", days=14, note="First expert consultation.")
-        seed_first_consultation(manual, first)
+        seed_first_consultation(first)
         act(manual, "start_peer_review", note="Consultation closed; peer review next.")
         act(manual, "start_revision", note="Reviews in; the consultant revises.",
             override="Demo: the review round is recorded after this step.")

@@ -48,6 +48,7 @@ class Perm(enum.Enum):
     SIGN_OFF = "sign_off"  # obj: Manual (an expert's answer in the no-objection period)
     MANAGE_DISSEMINATION = "manage_dissemination"  # obj: Manual (events, attachments)
     SET_ACKNOWLEDGEMENT = "set_acknowledgement"  # obj: Manual (consent to be named)
+    SEE_TEAM_REVIEWERS = "see_team_reviewers"  # obj: Manual (reviewers may be anonymous)
 
     # --- reviews
     NOMINATE_REVIEWER = "nominate_reviewer"  # obj: Manual
@@ -408,6 +409,7 @@ RULES: dict[Perm, Callable[[Any, Any], bool]] = {
     Perm.SIGN_OFF: _expert_member,
     Perm.MANAGE_DISSEMINATION: _coordinator_of,
     Perm.SET_ACKNOWLEDGEMENT: is_member,
+    Perm.SEE_TEAM_REVIEWERS: _staff_on_manual,
     # --- reviews
     Perm.NOMINATE_REVIEWER: _may_nominate,
     Perm.VIEW_NOMINATIONS: _may_nominate,

@@ -151,7 +151,7 @@ def coverage(user: User, manual: Manual, version: Version) -> Coverage:
     return result
 
 
-def blocks_with_comments(version: Version, comments: list[Comment]) -> dict[int, list[Comment]]:
+def blocks_with_comments(comments: list[Comment]) -> dict[int, list[Comment]]:
     """Comments grouped by the block they sit on (general comments under key 0)."""
     grouped: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:

@@ -119,7 +119,7 @@ def new(manual_id: int, number: int):
                            block=block)
 
 
-def _filters_from_request(manual: Manual) -> queries.CommentFilters:
+def _filters_from_request() -> queries.CommentFilters:
     args = request.args
     return queries.CommentFilters(
         sector=_enum(Sector, args.get("sector")), kind=_enum(CommentType, args.get("type")),
@@ -134,7 +134,7 @@ def _filters_from_request(manual: Manual) -> queries.CommentFilters:
 def index(manual_id: int):
     """All comments this person may see, filterable and searchable."""
     manual = load_manual(manual_id)
-    filters = _filters_from_request(manual)
+    filters = _filters_from_request()
     comments = queries.visible_comments(current_user, manual, filters)
     numbers = dict(db.session.execute(sa.select(Version.id, Version.number)
                                       .where(Version.manual_id == manual.id)).all())
@@ -276,7 +276,7 @@ def response(manual_id: int, comment_id: int):
 
 
 def _export_data(manual: Manual):
-    comments = queries.visible_comments(current_user, manual, _filters_from_request(manual))
+    comments = queries.visible_comments(current_user, manual, _filters_from_request())
     numbers = dict(db.session.execute(sa.select(Version.id, Version.number)
                                       .where(Version.manual_id == manual.id)).all())
     return comments, numbers
@@ -370,7 +370,7 @@ def consultation(manual_id: int, number: int):
 def api_comments(manual_id: int):
     """JSON list of the comments this person may see (the same rule as every page)."""
     manual = load_manual(manual_id)
-    comments = queries.visible_comments(current_user, manual, _filters_from_request(manual))
+    comments = queries.visible_comments(current_user, manual, _filters_from_request())
     return jsonify(comments=[{
         "id": c.id, "version_id": c.version_id, "block": c.block_anchor,
         "block_number": c.block_number, "type": c.kind.value, "audience": c.audience.value,
@@ -388,7 +388,7 @@ def reading_context(manual: Manual, version: Version) -> dict:
     consultation = services.open_consultation(version)
     can_comment = can(current_user, Perm.COMMENT_ON_VERSION, version)
     return {
-        "comments_by_block": queries.blocks_with_comments(version, comments),
+        "comments_by_block": queries.blocks_with_comments(comments),
         "comment_count": len(comments),
         "consultation": consultation,
         "comment_form": CommentForm() if can_comment else None,

@@ -80,6 +80,9 @@ MATRIX = [
     (E, Perm.SET_ACKNOWLEDGEMENT, "their manual", True),
     (E, Perm.SET_ACKNOWLEDGEMENT, "other manual", False),
     (K, Perm.SET_ACKNOWLEDGEMENT, "their manual", True),
+    (C, Perm.SEE_TEAM_REVIEWERS, "other manual", True),
+    (K, Perm.SEE_TEAM_REVIEWERS, "their manual", False),
+    (E, Perm.SEE_TEAM_REVIEWERS, "their manual", False),
 ]
 
 # Comment permissions depend on audience, authorship and state; their full matrix
